@@ -1,0 +1,1 @@
+"""Models of the recruitment app (filled by later issues)."""
