@@ -62,7 +62,7 @@ def _parent_kind_q() -> Q:
     return q
 
 
-class OrganizationManager(MP_NodeManager):
+class OrganizationManager(MP_NodeManager.from_queryset(OrganizationQuerySet)):
     def get_queryset(self):
         return OrganizationQuerySet(self.model, using=self._db).order_by("path")
 
@@ -146,7 +146,11 @@ class Organization(MP_Node):
 
     def ancestors(self):
         """Ancestors from the root down, in one query."""
-        return self.get_ancestors()
+        return Organization.objects.get_ancestors(self)
+
+    def parent(self):
+        """The parent organization, or ``None`` for a root (one query, cached by treebeard)."""
+        return Organization.objects.get_parent(self)
 
 
 class Person(models.Model):
@@ -293,11 +297,11 @@ class Member(models.Model):
     @property
     def probation_ends_on(self) -> datetime.date | None:
         """Điều lệ Đảng, Điều 5: probation lasts 12 months from the admission ceremony."""
-        from .rules import add_months
+        from .rules import add_months, rules_on
 
         if self.ceremony_date is None:
             return None
-        return add_months(self.ceremony_date, 12)
+        return add_months(self.ceremony_date, rules_on(self.ceremony_date).probation_months)
 
     def party_age_on(self, date: datetime.date | None = None) -> int:
         """Whole years of Party age on ``date``: from the admission decision, minus time outside.

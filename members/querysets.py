@@ -116,6 +116,14 @@ class PlacementQuerySet(models.QuerySet):
 
 
 class EventQuerySet(models.QuerySet):
+    """Membership events are append-only: bulk updates and deletes are refused too."""
+
+    def update(self, **kwargs):
+        raise ValueError("Membership events are append-only.")
+
+    def delete(self):
+        raise ValueError("Membership events are never deleted.")
+
     def in_subtree(self, organization):
         return self.filter(organization__path__startswith=organization.path)
 

@@ -9,6 +9,7 @@ import calendar
 import dataclasses
 import datetime
 from decimal import Decimal
+from fractions import Fraction
 from functools import lru_cache
 
 import holidays
@@ -43,7 +44,8 @@ class RuleSet:
     # R3. Điều lệ Đảng, Điều 4; QĐ 24-QĐ/TW 2021, 2: introducers official, 12 months alongside.
     introducer_months_alongside: int = 12
     # R4. Điều lệ Đảng, Điều 4.3: at least two thirds of the cell's official members.
-    resolution_quorum: Decimal = Decimal(2) / Decimal(3)
+    # Exact fraction: 6 of 9 must pass, which a rounded decimal would refuse.
+    resolution_quorum: Fraction = Fraction(2, 3)
     # R5. HD 01-HD/TW 2021, 3.3: decision within 60 working days of the cell's resolution.
     decision_due_working_days: int = 60
     # R6. HD 01-HD/TW 2021, 3.4: ceremony within 30 working days of receiving the decision.

@@ -8,14 +8,16 @@ Vietnamese message (through gettext).
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from .choices import (
     ACTIVE_STATUSES,
     CELL_KINDS,
+    GRASSROOTS_KINDS,
     ROOT_KINDS,
     Closure,
     EventKind,
@@ -50,6 +52,16 @@ def _check_tree_admin(actor) -> None:
 def _check_can_write(actor, organization: Organization) -> None:
     if actor is not None and not can_write(actor, organization):
         raise PermissionDenied(_("You may not change data of this organization."))
+
+
+def _full_clean(obj, **kwargs) -> None:
+    """Model validation, re-raised as the services' one error type."""
+    if isinstance(obj, Organization):
+        kwargs.setdefault("exclude", ["path", "depth", "numchild"])
+    try:
+        obj.full_clean(**kwargs)
+    except ValidationError as exc:
+        raise DomainError(exc.message_dict if hasattr(exc, "error_dict") else exc.messages) from exc
 
 
 def _lock_org(organization: Organization) -> Organization:
@@ -96,7 +108,7 @@ def organization_create(
     if parent is None:
         if kind not in ROOT_KINDS:
             raise DomainError({"kind": _("Only a provincial Party organization can be a root.")})
-        org.full_clean(exclude=["path", "depth", "numchild"])
+        _full_clean(org)
         org = Organization.objects.add_root(instance=org)
     else:
         parent = _lock_org(parent)
@@ -111,7 +123,7 @@ def organization_create(
             raise DomainError(
                 {"established_on": _("The parent organization is not active on this date.")}
             )
-        org.full_clean(exclude=["path", "depth", "numchild"])
+        _full_clean(org)
         org = Organization.objects.add_child(parent, instance=org)
     OrganizationEvent.objects.create(
         organization=org,
@@ -144,7 +156,7 @@ def organization_rename(
         raise DomainError({"on": _("The organization is not active on this date.")})
     old = org.name
     org.name = name
-    org.full_clean(exclude=["path", "depth", "numchild"])
+    _full_clean(org)
     org.save(update_fields=["name"])
     OrganizationEvent.objects.create(
         organization=org,
@@ -179,8 +191,10 @@ def _check_can_hold(destination: Organization, children, has_members: bool) -> N
 
 def _move_node(org: Organization, new_parent: Organization) -> Organization:
     Organization.objects.move(org, new_parent, "last-child")
-    Organization.objects.filter(pk=org.pk).update(parent_kind=new_parent.kind)
-    return Organization.objects.get(pk=org.pk)
+    moved = Organization.objects.get(pk=org.pk)
+    moved.parent_kind = new_parent.kind
+    moved.save(update_fields=["parent_kind"])
+    return moved
 
 
 @transaction.atomic
@@ -199,7 +213,7 @@ def organization_move(
     _check_tree_admin(actor)
     org = _lock_org(organization)
     new_parent = _lock_org(new_parent)
-    old_parent = org.get_parent()
+    old_parent = org.parent()
     if new_parent.path.startswith(org.path):
         raise DomainError({"new_parent": _("An organization cannot be moved under itself.")})
     if old_parent and old_parent.pk == new_parent.pk:
@@ -274,11 +288,19 @@ def _bulk_transfer(*, placements, destination, on, actor, reason, decision_numbe
     if late:
         raise DomainError({"on": _("Some members joined the organization after this date.")})
     member_ids = [p.member_id for p in placements]
-    MemberPlacement.objects.filter(pk__in=[p.pk for p in placements]).update(end_on=on)
-    MemberPlacement.objects.bulk_create(
-        [MemberPlacement(member_id=m, cell=destination, start_on=on) for m in member_ids]
+    for p in placements:
+        p.end_on = on
+    # The *_with_history helpers keep the edit history that plain .update() would skip.
+    bulk_update_with_history(placements, MemberPlacement, ["end_on"], default_user=actor)
+    bulk_create_with_history(
+        [MemberPlacement(member_id=m, cell=destination, start_on=on) for m in member_ids],
+        MemberPlacement,
+        default_user=actor,
     )
-    Member.objects.filter(pk__in=member_ids).update(organization=destination)
+    members = list(Member.objects.select_for_update().filter(pk__in=member_ids))
+    for m in members:
+        m.organization = destination
+    bulk_update_with_history(members, Member, ["organization"], default_user=actor)
     transfers = Transfer.objects.bulk_create(
         [
             Transfer(
@@ -308,6 +330,10 @@ def _bulk_transfer(*, placements, destination, on, actor, reason, decision_numbe
     MembershipEvent.objects.bulk_create(events)
 
 
+def _same_level(a: str, b: str) -> bool:
+    return a == b or {a, b} <= CELL_KINDS or {a, b} <= GRASSROOTS_KINDS
+
+
 @transaction.atomic
 def organization_merge(
     *,
@@ -330,6 +356,10 @@ def organization_merge(
     target = _lock_org(target)
     if not source.is_active_on(on):
         raise DomainError({"on": _("The organization is not active on this date.")})
+    if not _same_level(source.kind, target.kind):
+        raise DomainError(
+            {"target": _("An organization can only be merged into one of the same level.")}
+        )
     if on <= source.established_on:
         raise DomainError({"on": _("The date must be after the organization was established.")})
     _relocate(
@@ -340,9 +370,9 @@ def organization_merge(
         reason=TransferReason.MERGER,
         decision_number=decision_number,
     )
-    Organization.objects.filter(pk=source.pk).update(
-        closed_on=on, closure=Closure.MERGED, successor=target
-    )
+    source.refresh_from_db()
+    source.closed_on, source.closure, source.successor = on, Closure.MERGED, target
+    source.save(update_fields=["closed_on", "closure", "successor"])
     OrganizationEvent.objects.bulk_create(
         [
             OrganizationEvent(
@@ -410,7 +440,9 @@ def organization_dissolve(
             reason=TransferReason.DISSOLUTION,
             decision_number=decision_number,
         )
-    Organization.objects.filter(pk=org.pk).update(closed_on=on, closure=Closure.DISSOLVED)
+    org.refresh_from_db()
+    org.closed_on, org.closure = on, Closure.DISSOLVED
+    org.save(update_fields=["closed_on", "closure"])
     OrganizationEvent.objects.create(
         organization=org,
         kind=OrganizationEventKind.DISSOLVED,
@@ -454,9 +486,14 @@ def member_register(
     if status not in ACTIVE_STATUSES:
         raise DomainError({"status": _("A new member must be probationary or official.")})
     placed_on = placed_on or admission_decision_date
+    cell = _lock_org(cell)
     _check_active_cell(cell, placed_on)
+    if admission_decision_date <= person.date_of_birth:
+        raise DomainError(
+            {"admission_decision_date": _("The admission date must be after the date of birth.")}
+        )
     if person.pk is None:
-        person.full_clean()
+        _full_clean(person)
         person.save()
     elif Member.objects.filter(person=person).exists():
         raise DomainError({"person": _("This person is already registered as a member.")})
@@ -467,7 +504,7 @@ def member_register(
         admission_decision_date=admission_decision_date,
         **member_fields,
     )
-    member.full_clean()
+    _full_clean(member)
     member.save()
     MemberPlacement.objects.create(member=member, cell=cell, start_on=placed_on)
     MembershipEvent.objects.create(
@@ -494,8 +531,8 @@ def member_update(
         setattr(person, name, value)
     for name, value in member_fields.items():
         setattr(member, name, value)
-    person.full_clean()
-    member.full_clean()
+    _full_clean(person)
+    _full_clean(member)
     person.save()
     member.save()
     return member
@@ -544,6 +581,7 @@ def member_transfer(
     placement = _current_placement(member)
     _check_can_write(actor, placement.cell)
     _check_can_write(actor, to_cell)
+    to_cell = _lock_org(to_cell)
     _check_active_cell(to_cell, on, "to_cell")
     if to_cell.pk == placement.cell_id:
         raise DomainError({"to_cell": _("The member is already in this cell.")})
@@ -703,6 +741,7 @@ def member_transfer_in(
     a member record (without an admission event: they were admitted elsewhere).
     """
     _check_can_write(actor, to_cell)
+    to_cell = _lock_org(to_cell)
     _check_active_cell(to_cell, on, "to_cell")
     if not origin.strip():
         raise DomainError({"origin": _("Name the Party organization the member comes from.")})
@@ -711,7 +750,7 @@ def member_transfer_in(
             {"status": _("A member transferred in must be probationary or official.")}
         )
     if person.pk is None:
-        person.full_clean()
+        _full_clean(person)
         person.save()
     member = Member.objects.select_for_update().filter(person=person).first()
     if member is not None:
@@ -735,7 +774,7 @@ def member_transfer_in(
             admission_decision_date=admission_decision_date,
             **member_fields,
         )
-        member.full_clean()
+        _full_clean(member)
         member.save()
     MemberPlacement.objects.create(member=member, cell=to_cell, start_on=on)
     transfer = Transfer.objects.create(
