@@ -25,6 +25,9 @@ setup: $(VENV)/.installed node_modules/.installed
 run: setup
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py seed_demo --if-empty
+	@# The background worker (spreadsheet imports) runs beside the web server and stops with it.
+	trap 'kill 0' EXIT INT TERM; \
+	DEBUG=1 $(PY) manage.py db_worker & \
 	DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download does not work here).

@@ -46,10 +46,13 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "import_export",
+    "django_tasks",
+    "django_tasks_db",
     "members",
     "recruitment",
     "evaluation",
     "reports",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +137,15 @@ STORAGES = {
         )
     },
 }
+
+# Background jobs (spreadsheet imports) are rows in the database, run by `manage.py db_worker`,
+# which `make run` starts beside the web server.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# Uploads larger than this are refused before they are read (spreadsheet imports).
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_BYTES", default=40 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

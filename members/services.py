@@ -480,7 +480,9 @@ def member_register(
 
     For members admitted in the application use the recruitment services instead; this is
     for people admitted before the application existed. The placement starts on
-    ``placed_on`` (default: the admission decision date).
+    ``placed_on`` (default: the admission decision date). When the member joined this cell
+    later than the admission, the membership here starts with a transfer-in event on that
+    date instead of an admission event, so reconciliation holds for every year.
     """
     _check_can_write(actor, cell)
     if status not in ACTIVE_STATUSES:
@@ -507,15 +509,28 @@ def member_register(
     _full_clean(member)
     member.save()
     MemberPlacement.objects.create(member=member, cell=cell, start_on=placed_on)
-    MembershipEvent.objects.create(
-        member=member,
-        kind=EventKind.ADMISSION,
-        date=admission_decision_date,
-        organization=cell,
-        decision_number=member.admission_decision_number,
-        issuing_committee=member.admission_committee,
-        actor=actor,
-    )
+    if placed_on == admission_decision_date:
+        MembershipEvent.objects.create(
+            member=member,
+            kind=EventKind.ADMISSION,
+            date=admission_decision_date,
+            organization=cell,
+            decision_number=member.admission_decision_number,
+            issuing_committee=member.admission_committee,
+            actor=actor,
+        )
+    else:
+        # Admitted elsewhere, known here only from the date they joined this cell: the
+        # membership starts here as a transfer in, so every year's counts still reconcile.
+        MembershipEvent.objects.create(
+            member=member,
+            kind=EventKind.TRANSFER_IN,
+            date=placed_on,
+            organization=cell,
+            is_external=True,
+            note=_("Registered from earlier records"),
+            actor=actor,
+        )
     return member
 
 

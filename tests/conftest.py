@@ -27,6 +27,8 @@ FOUNDED = datetime.date(2000, 1, 1)
 def _test_settings(settings):
     # Test-only: the real hasher costs ~0.3 s a login.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Background tasks run in the test's own thread and transaction.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
     # Tests run without collectstatic, so no manifest of hashed names exists.
     settings.STORAGES = {
         **settings.STORAGES,

@@ -1,0 +1,1 @@
+"""Spreadsheet imports (issue 7)."""
