@@ -9,8 +9,9 @@ class EvaluationConfig(AppConfig):
     def ready(self):
         # members may not import evaluation (DESIGN.md 7): the member page's timeline
         # gets ratings, flags and removals from this source instead.
-        from members.timeline import register_timeline_source
+        from members.timeline import register_member_actions, register_timeline_source
 
-        from .views import member_timeline_entries
+        from .views import member_actions, member_timeline_entries
 
         register_timeline_source(member_timeline_entries)
+        register_member_actions(member_actions)

@@ -31,7 +31,7 @@ from members.models import Member, MemberPlacement, Organization
 from members.querysets import can_write, has_write_role, path_q, scope_paths, writable_paths
 from members.rules import rules_on
 from members.search import normalize_search
-from members.timeline import TimelineEntry
+from members.timeline import MemberAction, TimelineEntry
 from members.views import write_role_required
 
 from . import checks, services
@@ -679,3 +679,36 @@ def member_timeline_entries(member: Member) -> list[TimelineEntry]:
 
 def _date(date: datetime.date) -> str:
     return formats.date_format(date, "SHORT_DATE_FORMAT")
+
+
+def member_actions(member: Member, user) -> list[MemberAction]:
+    """Links on the member page to this app's forms, for users who may write there.
+
+    Registered with ``members.timeline`` by ``EvaluationConfig.ready``; no queries beyond
+    the user's cached scope.
+    """
+    if not member.is_active or not can_write(user, member.organization):
+        return []
+    return [
+        MemberAction(
+            _("Record a screening flag"),
+            reverse("evaluation:flag_record", args=[member.pk]),
+            "bi-flag",
+        ),
+        MemberAction(
+            _("Start an exemption"),
+            reverse("evaluation:exemption_start", args=[member.pk]),
+            "bi-pause-circle",
+        ),
+        MemberAction(
+            _("End an exemption"),
+            reverse("evaluation:exemption_end", args=[member.pk]),
+            "bi-play-circle",
+        ),
+        MemberAction(
+            _("Record a removal"),
+            reverse("evaluation:member_remove", args=[member.pk]),
+            "bi-person-x",
+            danger=True,
+        ),
+    ]

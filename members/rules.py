@@ -109,6 +109,7 @@ def is_working_day(date: datetime.date) -> bool:
     return date.weekday() < 5 and date not in _vn_holidays(date.year)
 
 
+@lru_cache(maxsize=65536)
 def add_working_days(date: datetime.date, days: int) -> datetime.date:
     """The date ``days`` working days after ``date`` (``date`` itself not counted)."""
     current = date

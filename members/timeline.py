@@ -34,3 +34,26 @@ def extra_timeline_entries(member: Member) -> list[TimelineEntry]:
     """Entries from every registered source, oldest first."""
     entries = [entry for source in _sources for entry in source(member)]
     return sorted(entries, key=lambda e: e.date)
+
+
+@dataclasses.dataclass(frozen=True)
+class MemberAction:
+    """A link to another app's page for this member, e.g. "record a removal"."""
+
+    label: str
+    url: str
+    icon: str = "bi-arrow-right"
+    danger: bool = False
+
+
+_action_sources: list[Callable[[Member, object], Iterable[MemberAction]]] = []
+
+
+def register_member_actions(source: Callable[[Member, object], Iterable[MemberAction]]) -> None:
+    """``source(member, user)`` returns the actions this user may take; no queries expected."""
+    if source not in _action_sources:
+        _action_sources.append(source)
+
+
+def extra_member_actions(member: Member, user) -> list[MemberAction]:
+    return [action for source in _action_sources for action in source(member, user)]
