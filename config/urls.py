@@ -8,21 +8,10 @@ see Vietnamese by default whatever their browser is set to; the language switch
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required
 from django.urls import include, path
-from django.utils.translation import gettext_lazy as _
 from django.views import defaults
-from django.views.generic import TemplateView
 
 from members import views as members_views
-
-
-def coming_soon(prefix: str, title):
-    """A placeholder section ``<prefix>:index`` until the app that owns it adds its URLs."""
-    view = login_required(
-        TemplateView.as_view(template_name="core/coming_soon.html", extra_context={"title": title})
-    )
-    return path(f"{prefix}/", include(([path("", view, name="index")], prefix)))
 
 
 def not_found(request, exception):
