@@ -11,7 +11,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views import defaults
 
-from members import views as members_views
+from reports import views as reports_views
 
 
 def not_found(request, exception):
@@ -31,7 +31,8 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", members_views.home, name="home"),
+    # The leaders' dashboard is the home page (issue 6).
+    path("", reports_views.dashboard, name="home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

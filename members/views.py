@@ -39,7 +39,7 @@ from .forms import (
 )
 from .models import Member, MemberPlacement, MembershipEvent, Organization, Person
 from .querysets import can_write, has_write_role, scope_paths
-from .timeline import extra_timeline_entries
+from .timeline import extra_member_actions, extra_timeline_entries
 
 PAGE_SIZE = 50
 
@@ -162,15 +162,6 @@ def total_figures(org: Organization, today: datetime.date) -> Figures:
 
 @login_required
 @require_safe
-def home(request):
-    today = timezone.localdate()
-    roots = [(root, total_figures(root, today)) for root in _scope_roots(request.user)]
-    context = {"roots": roots, "today": today, "can_add": has_write_role(request.user)}
-    return render(request, "core/home.html", context)
-
-
-@login_required
-@require_safe
 def organization_index(request):
     roots = _scope_roots(request.user)
     if len(roots) == 1:
@@ -268,6 +259,7 @@ def member_detail(request, pk):
         "history": edit_history(member),
         "party_age": member.party_age_on(timezone.localdate()),
         "can_change": can_write(request.user, member.organization),
+        "member_actions": extra_member_actions(member, request.user),
     }
     return render(request, "members/member_detail.html", context)
 

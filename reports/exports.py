@@ -119,7 +119,7 @@ def dashboard_workbook(d: Dashboard) -> bytes:
             (_("Organization"), 44, None),
             (_("Quota"), 10, "#,##0"),
             (_("Admitted"), 10, "#,##0"),
-            (_("% of quota"), 11, PERCENT),
+            (_("Share of quota"), 11, PERCENT),
             (_("Members"), 11, "#,##0"),
             (_("Members good or better"), 14, PERCENT),
             (_("Grassroots organizations good or better"), 18, PERCENT),

@@ -5,6 +5,11 @@ the province) or with the membership (death, transfer out of the province). Ever
 inside its cell's active period, so the events written from these lives reconcile with the
 placements for every subtree and year (DESIGN.md section 5).
 
+A membership ends with death, a move out of the province or a removal from the Party
+(struck off, expelled, left at one's own request; R12), whichever comes first; a
+probationary member who is not recognized at the end of probation is struck off (R7).
+Ceremonies and recognitions keep the Party's deadlines in working days (R6, R7).
+
 Admissions per year are fixed from 1990 on (term XVI's 11,945 exactly at the default size);
 older admissions are drawn until the province has the requested number of members on the
 article's date. Dates are day ordinals (``date.toordinal()``) for speed.
@@ -12,7 +17,7 @@ article's date. Dates are day ordinals (``date.toordinal()``) for speed.
 
 import datetime
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from itertools import accumulate
 
 from ..choices import TransferReason
@@ -44,6 +49,17 @@ GOMPERTZ_B = 0.095
 MAKEHAM_C = 0.0006
 # Moves out of the province, a year, before the age of 62.
 LEAVE_RATE = 0.004
+# Removals from the Party a year at the default size, by form (the values of
+# evaluation.models.RemovalForm, which this app may not import): mostly struck off, about
+# 0.12% of the members; a few dozen expelled; a few leaving at their own request. At least
+# one struck off a year at any size; nobody over 70.
+STRUCK_OFF, EXPELLED, LEFT_AT_OWN_REQUEST = "STRUCK_OFF", "EXPELLED", "LEFT_AT_OWN_REQUEST"
+REMOVALS_PER_YEAR = ((STRUCK_OFF, 80), (EXPELLED, 25), (LEFT_AT_OWN_REQUEST, 5))
+REMOVAL_MAX_AGE = 70
+# Probationary members not recognized at the end of probation, struck off (R7).
+NOT_RECOGNIZED = 0.004
+# Cells that review a recognition after the 30 working days of R7 (overdue on the due list).
+LATE_REVIEW = 0.04
 # Chance of one move to another workplace of the same kind during a career.
 ROTATION = {"civil": 0.3, "enterprise": 0.15, "military": 0.3, "police": 0.35}
 VILLAGE_MOVE = 0.04
@@ -118,7 +134,12 @@ class Pool:
 
 
 class Life:
-    """One member's time in the province."""
+    """One member's time in the province.
+
+    ``exit`` ends it: a death (``died``), a removal (``removal`` is the form), else a move
+    out of the province. ``review`` and ``recognized`` are the cell's review and the
+    committee's decision on official recognition (``official`` is the end of probation).
+    """
 
     __slots__ = (
         "birth",
@@ -135,6 +156,10 @@ class Life:
         "career",
         "ceremony",
         "official",
+        "review",
+        "recognized",
+        "removal",
+        "not_recognized",
     )
 
     def active_on(self, day):
@@ -146,9 +171,10 @@ class Life:
 
 
 class HistoryBuilder:
-    def __init__(self, tree, rng, members: int, today: datetime.date):
+    def __init__(self, tree, rng, members: int, today: datetime.date, calendar):
         self.tree = tree
         self.rng = rng
+        self.calendar = calendar
         self.members = members
         self.today = today.toordinal()
         self.admission_pool = Pool(tree.cells)
@@ -172,7 +198,6 @@ class HistoryBuilder:
 
     def build(self) -> list[Life]:
         """Every life kept in the records, in no particular order."""
-        rng = self.rng
         lives = []
         active = 0
         for year, count in sorted(admissions_by_year(self.members, self._today_date()).items()):
@@ -190,6 +215,15 @@ class HistoryBuilder:
                 life = self._arrived(self._day_in(year))
                 lives.append(life)
                 active += life.active_on(ARTICLE)
+        self._fill(lives, active)
+        self._removals(lives)
+        # Removals before the article's date are made up with older members.
+        self._fill(lives, sum(life.active_on(ARTICLE) for life in lives))
+        return lives
+
+    def _fill(self, lives, active):
+        """Admissions before 1990 until ``members`` are active on the article's date."""
+        rng = self.rng
         years = [y for y, _ in EARLY_YEAR_WEIGHTS]
         cum = list(accumulate(w for _, w in EARLY_YEAR_WEIGHTS))
         attempts = 0
@@ -200,7 +234,48 @@ class HistoryBuilder:
             if life is not None:
                 lives.append(life)
                 active += life.active_on(ARTICLE)
-        return lives
+
+    def _removals(self, lives):
+        """Removals from the Party each year of the records (R12), by form, of members
+        drawn among those active and admitted (ceremony held) that day, under 70."""
+        rng = self.rng
+        today = self._today_date()
+        s = scale_of(self.members)
+        # Counts carry their fractions from year to year, so that small sizes still get
+        # a few of the rarer forms over the years.
+        expected = dict.fromkeys(REMOVALS_PER_YEAR, 0.0)
+        done = dict.fromkeys(REMOVALS_PER_YEAR, 0)
+        for year in range(RECORDS_FROM.year, today.year + 1):
+            share = _share_of_year(today) if year == today.year else 1.0
+            for spec in REMOVALS_PER_YEAR:
+                form, per_year = spec
+                expected[spec] += per_year * s * share
+                count = round(expected[spec]) - done[spec]
+                if form == STRUCK_OFF and year < today.year:
+                    count = max(1, count)
+                done[spec] += count
+                for _ in range(count):
+                    day = self._day_in(year)
+                    for _attempt in range(1000):
+                        life = lives[int(rng.random() * len(lives))]
+                        if (
+                            life.removal is None
+                            and life.days[0] < day
+                            and life.ceremony < day
+                            and (life.exit is None or day < life.exit)
+                            and day - life.birth < REMOVAL_MAX_AGE * YEAR
+                        ):
+                            self._remove(life, day, form)
+                            break
+
+    @staticmethod
+    def _remove(life, day, form):
+        """End ``life`` on ``day`` with a removal: later stays and recognition are dropped."""
+        kept = bisect_left(life.days, day)
+        del life.cells[kept:], life.days[kept:], life.reasons[kept:]
+        life.exit, life.died, life.removal, life.not_recognized = day, False, form, False
+        if life.official is not None and life.recognized >= day:
+            life.official = None
 
     def _today_date(self):
         return datetime.date.fromordinal(self.today)
@@ -210,12 +285,10 @@ class HistoryBuilder:
         first = datetime.date(year, 1, 1).toordinal()
         last = min(datetime.date(year, 12, 31).toordinal(), self.today)
         day = between(self.rng, first, last)
-        weekday = day % 7  # ordinal 1 (0001-01-01) is a Monday: 0 is Sunday, 6 Saturday
-        if weekday == 6 and day - 1 >= first:
-            day -= 1
-        elif weekday == 0:
-            day = day + 1 if day + 1 <= last else day - 2
-        return max(day, first)
+        working = self.calendar.on_or_before(day)
+        if working < first:
+            working = self.calendar.on_or_after(day)
+        return working if working <= last else day
 
     # --- one life ------------------------------------------------------------------------
 
@@ -297,26 +370,48 @@ class HistoryBuilder:
         if (leave - life.birth) / YEAR > 62:
             leave = None
         exit_day, died = death, True
-        if leave is not None and leave < death:
+        if leave is not None and leave < exit_day:
             exit_day, died = leave, False
         exit_day = max(exit_day, start + 1)
         if exit_day > self.today:
             exit_day = None
         life.exit = exit_day
         life.died = died
+        life.removal = None
+        life.not_recognized = False
 
     def _ceremony(self, life):
-        """Ceremony a few weeks after the decision; official exactly 12 months after it."""
+        """Ceremony, probation and official recognition (R6, R7), in working days.
+
+        The ceremony follows the decision within 30 working days; probation lasts 12
+        months from it. The cell reviews within 30 working days after probation (a few
+        late), the committee decides within 30 more; the member is official from the end
+        of probation. A member whose membership ends before the decision stays
+        probationary; a few are not recognized and are struck off on the decision date.
+        """
         rng = self.rng
-        ceremony = life.admitted + between(rng, 14, 45)
-        if ceremony > self.today or (life.exit is not None and ceremony > life.exit):
-            life.ceremony = life.official = None
-            return
+        calendar = self.calendar
+        ceremony = calendar.add(life.admitted, between(rng, 5, 25))
+        ceremony = max(life.admitted, min(ceremony, self.today))
+        if life.exit is not None and life.exit <= ceremony:
+            # Nobody leaves between the decision and the ceremony: the ceremony makes
+            # the member (recruitment.services.candidacy_hold_ceremony).
+            life.exit = calendar.add(ceremony, between(rng, 1, 40))
+            if life.exit > self.today:
+                life.exit, life.died = None, False
         life.ceremony = ceremony
         official = add_months(datetime.date.fromordinal(ceremony), 12).toordinal()  # R6
-        if official > self.today or (life.exit is not None and official > life.exit):
-            official = None
-        life.official = official
+        late = rng.random() < LATE_REVIEW
+        life.review = calendar.add(official, between(rng, 31, 60) if late else between(rng, 3, 25))
+        life.recognized = calendar.add(life.review, between(rng, 2, 15))
+        if life.recognized > self.today or (life.exit is not None and life.recognized >= life.exit):
+            life.official = None
+        elif not life.external and life.admitted >= RECORDS and rng.random() < NOT_RECOGNIZED:
+            life.official = None
+            life.exit, life.died, life.removal = life.recognized, False, STRUCK_OFF
+            life.not_recognized = True
+        else:
+            life.official = official
 
     def _moves(self, life, cell, start):
         """Stays in cells: retirement home, discharge, rotation, dissolution of the cell."""

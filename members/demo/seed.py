@@ -1,7 +1,9 @@
 """The demo seed: phases that build the province in memory and write it in bulk.
 
-``DemoSeed.run()`` runs the phases in order (tree, members and their history, users); later
-issues add phases (candidacies, ratings, quotas) to ``PHASES`` as ``phase_<name>`` methods.
+``DemoSeed.run()`` runs the phases in order (tree, members and their history, users). The
+other apps add theirs in a subclass (``reports``' ``seed_demo`` command: candidacies,
+ratings, removals' records, targets), with their tables in ``COLUMNS``; ``FINAL_PHASES``
+run after the load, when indexes and sequences are back, for phases that use the ORM.
 Rows carry explicit primary keys, so no phase needs the database to tell it an id; the
 sequences are moved past them at the end. Rows are inserted in batches without ``save()``
 (see writer.py), so derived columns (``Person.search_name``, treebeard's path, depth and
@@ -50,6 +52,7 @@ from .constants import (
 )
 from .history import HistoryBuilder
 from .tree import VILLAGE, build_tree
+from .workdays import WorkingDays
 from .writer import TableWriter, bulk_load
 
 # (username, organization code, role, description); admin is a superuser without scope rows.
@@ -61,6 +64,8 @@ DEMO_USERS = (
     ("vinhyen", VINH_YEN_CODE, StaffRole.STAFF, "Ban Tổ chức Thành ủy Vĩnh Yên"),
 )
 DOMAIN_APPS = ("members", "recruitment", "evaluation", "reports")
+# The working-day calendar covers every admission of the records (see workdays.py).
+CALENDAR_FROM = datetime.date(1945, 1, 1)
 OUTSIDE_ORGANIZATIONS = (
     "Đảng bộ thành phố Hà Nội",
     "Đảng bộ tỉnh Phú Thọ",
@@ -73,35 +78,6 @@ OUTSIDE_ORGANIZATIONS = (
     "Đảng bộ Quân khu 2",
     "Đảng bộ Khối các cơ quan Trung ương",
 )
-
-# Columns of the rows each phase yields, in order (attnames); the rest take their defaults.
-COLUMNS = {
-    Organization: (
-        "id path depth numchild code name kind parent_kind sector established_on closed_on "
-        "closure successor_id"
-    ).split(),
-    OrganizationEvent: (
-        "id organization_id kind date other_id old_value new_value decision_number"
-    ).split(),
-    Person: (
-        "id full_name search_name gender date_of_birth ethnicity religion national_id home_town "
-        "residence general_education professional_qualification political_theory "
-        "occupation_group is_synthetic"
-    ).split(),
-    Member: (
-        "id person_id status organization_id admission_decision_number admission_decision_date "
-        "admission_committee ceremony_date official_date is_historical_record "
-        "party_card_number ended_on"
-    ).split(),
-    MemberPlacement: "id member_id cell_id start_on end_on".split(),
-    Transfer: (
-        "id member_id kind reason date from_cell_id to_cell_id outside_organization"
-    ).split(),
-    MembershipEvent: (
-        "id member_id kind date organization_id decision_number issuing_committee is_external "
-        "transfer_id"
-    ).split(),
-}
 
 
 def has_domain_data() -> bool:
@@ -139,14 +115,27 @@ def reset_domain_data() -> None:
     """Delete every row of the domain apps (history tables included) and the demo users.
 
     PostgreSQL truncates with CASCADE. Elsewhere tables are emptied children first, so that
-    no deleted row has to look for rows that still reference it. Sequences restart.
+    no deleted row has to look for rows that still reference it (without indexes, during a
+    load, each would scan the table); references against that order (a cycle, such as a
+    candidacy and its certificate) are cleared first. Sequences restart.
     """
     models = _domain_models()
     tables = [m._meta.db_table for m in models]
     if connection.vendor != "postgresql":
+        quote = connection.ops.quote_name
+        position = {model: i for i, model in enumerate(models)}
         with connection.cursor() as cursor:
+            for model in models:
+                for field in model._meta.concrete_fields:
+                    target = field.related_model if field.is_relation else None
+                    if field.null and position.get(target, len(models)) < position[model]:
+                        column = quote(field.column)
+                        cursor.execute(
+                            f"UPDATE {quote(model._meta.db_table)} SET {column} = NULL "
+                            f"WHERE {column} IS NOT NULL"
+                        )
             for table in tables:
-                cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")
+                cursor.execute(f"DELETE FROM {quote(table)}")
     statements = connection.ops.sql_flush(
         no_style(), tables, reset_sequences=True, allow_cascade=True
     )
@@ -158,6 +147,37 @@ class DemoSeed:
     """Builds the demo province; ``run()`` writes it (call inside a transaction)."""
 
     PHASES = ("tree", "members", "users")
+    # Run after the load, once indexes and sequences are back: phases that use the ORM.
+    FINAL_PHASES: tuple[str, ...] = ()
+    # Columns of the rows each phase yields, in order (attnames); the rest take their
+    # defaults. Subclasses add the tables of their phases.
+    COLUMNS = {
+        Organization: (
+            "id path depth numchild code name kind parent_kind sector established_on closed_on "
+            "closure successor_id"
+        ).split(),
+        OrganizationEvent: (
+            "id organization_id kind date other_id old_value new_value decision_number"
+        ).split(),
+        Person: (
+            "id full_name search_name gender date_of_birth ethnicity religion national_id "
+            "home_town residence general_education professional_qualification "
+            "political_theory occupation_group is_synthetic"
+        ).split(),
+        Member: (
+            "id person_id status organization_id admission_decision_number "
+            "admission_decision_date admission_committee ceremony_date official_date "
+            "is_historical_record party_card_number ended_on"
+        ).split(),
+        MemberPlacement: "id member_id cell_id start_on end_on".split(),
+        Transfer: (
+            "id member_id kind reason date from_cell_id to_cell_id outside_organization"
+        ).split(),
+        MembershipEvent: (
+            "id member_id kind subkind date organization_id decision_number issuing_committee "
+            "is_external transfer_id note"
+        ).split(),
+    }
 
     def __init__(
         self,
@@ -170,14 +190,24 @@ class DemoSeed:
     ):
         self.seed = seed
         self.members = members
+        self.scale = members / DEFAULT_MEMBERS
         self.password = password
         self.today = today or timezone.localdate()
         self.log = log or (lambda message: None)
         self.started = time.monotonic()
         self.counts: dict[str, int] = {}
+        self.calendar = WorkingDays(CALENDAR_FROM, datetime.date(self.today.year + 2, 12, 31))
         self.tree = None
         self.lives = None
+        # Per life (index into ``lives``): the (number, committee) of its decisions.
         self.decisions = None
+        self.recognitions: dict[int, tuple[str, str]] = {}
+        self.removals: dict[int, tuple[str, str]] = {}
+        # Member pk -> pk of its REMOVAL event; person pk -> occupation group.
+        self.removal_events: dict[int, int] = {}
+        self.occupations: dict[int, str] = {}
+        self.national_ids: set[str] = set()
+        self._decision_counts: dict[tuple[int, int], int] = {}
 
     def rng(self, phase: str) -> random.Random:
         """One random stream per phase, so that a new phase leaves the others unchanged."""
@@ -185,7 +215,7 @@ class DemoSeed:
 
     def run(self, *, reset: bool = False) -> None:
         """Write every phase; with ``reset``, delete the domain data first."""
-        with bulk_load(list(COLUMNS)):
+        with bulk_load(list(self.COLUMNS)):
             if reset:
                 reset_domain_data()
                 self.say("reset: domain data and demo logins deleted")
@@ -193,16 +223,34 @@ class DemoSeed:
                 getattr(self, f"phase_{phase}")()
         self._reset_sequences()
         self.say("indexes and foreign keys checked")
+        for phase in self.FINAL_PHASES:
+            getattr(self, f"phase_{phase}")()
 
     def say(self, message: str) -> None:
         self.log(f"[{time.monotonic() - self.started:6.1f} s] {message}")
+
+    def write(self, model, rows) -> int:
+        """Write ``rows`` (tuples of ``COLUMNS[model]``) to ``model``'s table; their count."""
+        written = TableWriter(model, self.COLUMNS[model], BATCH_SIZE).write(rows)
+        self.counts[model.__name__] = self.counts.get(model.__name__, 0) + written
+        return written
+
+    def next_pk(self, model) -> int:
+        """The first free key of a table the seed writes (its keys are 1..n)."""
+        return self.counts.get(model.__name__, 0) + 1
+
+    def decision_number(self, committee, day: int) -> str:
+        """The next decision number of ``committee`` (an ``Org``) in the year of ``day``."""
+        key = (committee.pk, datetime.date.fromordinal(day).year)
+        self._decision_counts[key] = self._decision_counts.get(key, 0) + 1
+        return f"{self._decision_counts[key]}-QĐ/{committee.suffix}"
 
     # --- tree ----------------------------------------------------------------------------
 
     def phase_tree(self) -> None:
         self.tree = build_tree()
-        self._write(Organization, self._organization_rows())
-        self._write(OrganizationEvent, self._organization_event_rows())
+        self.write(Organization, self._organization_rows())
+        self.write(OrganizationEvent, self._organization_event_rows())
         self.say(
             f"tree: {self.counts['Organization']:,} organizations, "
             f"{self.counts['OrganizationEvent']:,} restructuring events"
@@ -250,12 +298,12 @@ class DemoSeed:
     def phase_members(self) -> None:
         self.build_lives()
         self.say(f"history: {len(self.lives):,} member lives simulated")
-        self._write(Person, self.person_rows())
-        self._write(Member, self._member_rows())
+        self.write(Person, self.person_rows())
+        self.write(Member, self._member_rows())
         self.say(f"members: {self.counts['Member']:,} people and members")
-        self._write(MemberPlacement, self._placement_rows())
-        self._write(Transfer, self._transfer_rows())
-        self._write(MembershipEvent, self._event_rows())
+        self.write(MemberPlacement, self._placement_rows())
+        self.write(Transfer, self._transfer_rows())
+        self.write(MembershipEvent, self._event_rows())
         self.say(
             f"history: {self.counts['MemberPlacement']:,} placements, "
             f"{self.counts['Transfer']:,} transfers, "
@@ -265,57 +313,102 @@ class DemoSeed:
     def build_lives(self) -> None:
         if self.tree is None:
             self.tree = build_tree()
-        builder = HistoryBuilder(self.tree, self.rng("history"), self.members, self.today)
+        builder = HistoryBuilder(
+            self.tree, self.rng("history"), self.members, self.today, self.calendar
+        )
         lives = builder.build()
         lives.sort(key=lambda life: (life.days[0], life.admitted, life.birth))
         self.lives = lives
-        # Admission decisions are numbered per deciding committee and year, in date order.
-        counters = {}
-        self.decisions = []
-        for life in lives:
-            if life.external:
-                self.decisions.append(("", ""))
-                continue
-            upper = life.cells[0].upper_on(life.admitted)
-            key = (upper.pk, datetime.date.fromordinal(life.admitted).year)
-            counters[key] = counters.get(key, 0) + 1
-            self.decisions.append((f"{counters[key]}-QĐ/{upper.suffix}", upper.committee_name))
+        self._number_decisions()
+
+    def _number_decisions(self) -> None:
+        """Decisions of admission, recognition and removal, numbered per deciding committee
+        and year in date order. The deciding committee is the one under the province above
+        the member's cell on that day (R5, R7, R12)."""
+        admission, recognition, removal = 0, 1, 2
+        items = []
+        for i, life in enumerate(self.lives):
+            if not life.external:
+                items.append((life.admitted, admission, i))
+                if life.official is not None:
+                    items.append((life.recognized, recognition, i))
+            if life.removal is not None:
+                items.append((life.exit, removal, i))
+        items.sort()
+        self.decisions = [("", "")] * len(self.lives)
+        for day, kind, i in items:
+            life = self.lives[i]
+            if kind == admission:
+                committee = life.cells[0].upper_on(day)
+            elif kind == recognition:
+                committee = life.cell_on(day).upper_on(day)
+            else:
+                committee = life.cells[-1].upper_on(day)
+            decision = (self.decision_number(committee, day), committee.committee_name)
+            if kind == admission:
+                self.decisions[i] = decision
+            elif kind == recognition:
+                self.recognitions[i] = decision
+            else:
+                self.removals[i] = decision
 
     def person_rows(self):
         """Unsaved ``Person`` rows, one per life, with keys 1..n."""
         rng = self.rng("people")
         today = self.today.toordinal()
-        used_ids = set()
         for pk, life in enumerate(self.lives, 1):
-            birth = datetime.date.fromordinal(life.birth)
-            last = life.cells[-1]
-            ethnicity = people.ethnicity(rng, life.home.district.code)
-            name, search_name = people.full_name(rng, life.female, life.birth, ethnicity)
             until = life.exit if life.exit is not None else today
-            retired = until >= life.retire
-            home_town = life.home if rng.random() < 0.7 else rng.choice(self.tree.communes)
-            if last.profile == VILLAGE and last.commune is not None:
-                village = last.name.removeprefix("Chi bộ ")
-                residence = f"{village}, {last.commune.label}, tỉnh Vĩnh Phúc"
-            else:
-                residence = f"{life.home.label}, tỉnh Vĩnh Phúc"
-            yield (
+            yield self.person_row(
+                rng,
                 pk,
-                name,
-                search_name,
-                "FEMALE" if life.female else "MALE",
-                birth,
-                ethnicity,
-                people.religion(rng),
-                people.national_id(rng, life.female, birth, used_ids),
-                f"{home_town.label}, tỉnh Vĩnh Phúc",
-                residence,
-                people.general_education(rng, life.birth, life.career),
-                people.qualification(rng, life.career),
-                people.political_theory(rng, life.career),
-                people.occupation(rng, last.profile, life.career, retired),
-                True,
+                female=life.female,
+                birth=life.birth,
+                home=life.home,
+                cell=life.cells[-1],
+                career=life.career,
+                retired=until >= life.retire,
             )
+
+    def person_row(self, rng, pk, *, female, birth, home, cell, career, retired, theory=None):
+        """A ``Person`` row: a person from commune ``home`` whose (last) cell is ``cell``.
+
+        Also used for candidates who are not members (``theory`` given: none yet). The
+        national ID is unique among every person of the seed.
+        """
+        born = datetime.date.fromordinal(birth)
+        ethnicity = people.ethnicity(rng, home.district.code)
+        name, search_name = people.full_name(rng, female, birth, ethnicity)
+        home_town = home if rng.random() < 0.7 else rng.choice(self.tree.communes)
+        if cell.profile == VILLAGE and cell.commune is not None:
+            village = cell.name.removeprefix("Chi bộ ")
+            residence = f"{village}, {cell.commune.label}, tỉnh Vĩnh Phúc"
+        else:
+            residence = f"{home.label}, tỉnh Vĩnh Phúc"
+        religion = people.religion(rng)
+        national_id = people.national_id(rng, female, born, self.national_ids)
+        education = people.general_education(rng, birth, career)
+        qualification = people.qualification(rng, career)
+        if theory is None:
+            theory = people.political_theory(rng, career)
+        occupation = people.occupation(rng, cell.profile, career, retired)
+        self.occupations[pk] = occupation
+        return (
+            pk,
+            name,
+            search_name,
+            "FEMALE" if female else "MALE",
+            born,
+            ethnicity,
+            religion,
+            national_id,
+            f"{home_town.label}, tỉnh Vĩnh Phúc",
+            residence,
+            education,
+            qualification,
+            theory,
+            occupation,
+            True,
+        )
 
     def _member_rows(self):
         date = datetime.date.fromordinal
@@ -325,12 +418,16 @@ class DemoSeed:
         cards = {pk: f"{26_000_000 + n:08d}" for n, (_, pk) in enumerate(official, 1)}
         historical = HISTORICAL_BEFORE.toordinal()
         for pk, life in enumerate(self.lives, 1):
-            if life.exit is not None:
-                status = MemberStatus.DECEASED if life.died else MemberStatus.TRANSFERRED_OUT
-            elif life.official is not None:
-                status = MemberStatus.OFFICIAL
+            if life.exit is None:
+                status = (
+                    MemberStatus.PROBATIONARY if life.official is None else MemberStatus.OFFICIAL
+                )
+            elif life.died:
+                status = MemberStatus.DECEASED
+            elif life.removal is not None:
+                status = MemberStatus.REMOVED
             else:
-                status = MemberStatus.PROBATIONARY
+                status = MemberStatus.TRANSFERRED_OUT
             number, committee = self.decisions[pk - 1]
             yield (
                 pk,
@@ -340,7 +437,7 @@ class DemoSeed:
                 number,
                 date(life.admitted),
                 committee,
-                date(life.ceremony) if life.ceremony else None,
+                date(life.ceremony),
                 date(life.official) if life.official else None,
                 life.admitted < historical,
                 cards.get(pk, ""),
@@ -369,7 +466,7 @@ class DemoSeed:
                 yield member, life, 0, TransferKind.IN_FROM_OUTSIDE
             for i in range(1, len(life.cells)):
                 yield member, life, i, TransferKind.WITHIN
-            if life.exit is not None and not life.died:
+            if life.exit is not None and not life.died and life.removal is None:
                 yield member, life, None, TransferKind.OUT_OF_PROVINCE
 
     def _transfer_rows(self):
@@ -413,97 +510,77 @@ class DemoSeed:
                 )
 
     def _event_rows(self):
-        """Admission, official recognition, transfers and deaths, as the services write them."""
+        """Admission, official recognition, transfers, removals and deaths, as the services
+        write them (a removal's ``subkind`` is its form)."""
         date = datetime.date.fromordinal
         transfer_ids = {
             (member, i): pk for pk, (member, _, i, _) in enumerate(self._transfers(), 1)
         }
         pk = 0
+
+        def event(member, kind, day, cell, decision=("", ""), external=False, transfer=None):
+            nonlocal pk
+            pk += 1
+            number, committee = decision
+            return (
+                pk,
+                member,
+                kind,
+                "",
+                date(day),
+                cell.pk,
+                number,
+                committee,
+                external,
+                transfer,
+                "",
+            )
+
         for member, life in enumerate(self.lives, 1):
+            i = member - 1
             cells, days = life.cells, life.days
             if life.external:
-                pk += 1
-                yield (
-                    pk,
+                yield event(
                     member,
                     EventKind.TRANSFER_IN,
-                    date(days[0]),
-                    cells[0].pk,
-                    "",
-                    "",
-                    True,
-                    transfer_ids[member, 0],
+                    days[0],
+                    cells[0],
+                    external=True,
+                    transfer=transfer_ids[member, 0],
                 )
             else:
-                number, committee = self.decisions[member - 1]
-                pk += 1
-                yield (
-                    pk,
-                    member,
-                    EventKind.ADMISSION,
-                    date(life.admitted),
-                    cells[0].pk,
-                    number,
-                    committee,
-                    False,
-                    None,
+                yield event(member, EventKind.ADMISSION, life.admitted, cells[0], self.decisions[i])
+            for k in range(1, len(cells)):
+                transfer = transfer_ids[member, k]
+                yield event(
+                    member, EventKind.TRANSFER_OUT, days[k], cells[k - 1], transfer=transfer
                 )
-            for i in range(1, len(cells)):
-                on = date(days[i])
-                transfer = transfer_ids[member, i]
-                pk += 1
-                yield (
-                    pk,
-                    member,
-                    EventKind.TRANSFER_OUT,
-                    on,
-                    cells[i - 1].pk,
-                    "",
-                    "",
-                    False,
-                    transfer,
-                )
-                pk += 1
-                yield (pk, member, EventKind.TRANSFER_IN, on, cells[i].pk, "", "", False, transfer)
+                yield event(member, EventKind.TRANSFER_IN, days[k], cells[k], transfer=transfer)
             if life.official is not None and not life.external:
-                pk += 1
-                yield (
-                    pk,
+                yield event(
                     member,
                     EventKind.OFFICIAL_RECOGNITION,
-                    date(life.official),
-                    life.cell_on(life.official).pk,
-                    "",
-                    "",
-                    False,
-                    None,
+                    life.official,
+                    life.cell_on(life.recognized),
+                    self.recognitions[i],
                 )
-            if life.exit is not None:
-                pk += 1
-                if life.died:
-                    yield (
-                        pk,
-                        member,
-                        EventKind.DEATH,
-                        date(life.exit),
-                        cells[-1].pk,
-                        "",
-                        "",
-                        False,
-                        None,
-                    )
-                else:
-                    yield (
-                        pk,
-                        member,
-                        EventKind.TRANSFER_OUT,
-                        date(life.exit),
-                        cells[-1].pk,
-                        "",
-                        "",
-                        True,
-                        transfer_ids[member, None],
-                    )
+            if life.exit is None:
+                continue
+            if life.died:
+                yield event(member, EventKind.DEATH, life.exit, cells[-1])
+            elif life.removal is not None:
+                row = event(member, EventKind.REMOVAL, life.exit, cells[-1], self.removals[i])
+                self.removal_events[member] = pk
+                yield row[:3] + (life.removal,) + row[4:]
+            else:
+                yield event(
+                    member,
+                    EventKind.TRANSFER_OUT,
+                    life.exit,
+                    cells[-1],
+                    external=True,
+                    transfer=transfer_ids[member, None],
+                )
 
     # --- users -----------------------------------------------------------------------------
 
@@ -528,13 +605,8 @@ class DemoSeed:
 
     # --- writing ---------------------------------------------------------------------------
 
-    def _write(self, model, rows) -> None:
-        writer = TableWriter(model, COLUMNS[model], BATCH_SIZE)
-        self.counts[model.__name__] = writer.write(rows)
-
     def _reset_sequences(self) -> None:
-        models = [Organization, OrganizationEvent, Person, Member, MemberPlacement, Transfer]
-        statements = connection.ops.sequence_reset_sql(no_style(), models + [MembershipEvent])
+        statements = connection.ops.sequence_reset_sql(no_style(), list(self.COLUMNS))
         if statements:
             with connection.cursor() as cursor:
                 for sql in statements:

@@ -255,3 +255,17 @@ def test_outsider_and_leader_cannot_exempt(client, member, outsider, leader):
     assert client.post(start_url(member), data).status_code == 403
     assert client.post(end_url(member), {"end_on": "01/09/2024"}).status_code == 403
     assert Exemption.objects.count() == 0
+
+
+def test_member_page_links_to_removal_and_exemption_for_staff(client, member, cell_staff):
+    client.force_login(cell_staff)
+    text = client.get(detail_url(member)).text
+    for url in (remove_url(member), start_url(member), end_url(member)):
+        assert f'href="{url}"' in text
+
+
+def test_member_page_has_no_write_links_for_the_leader(client, member, leader):
+    client.force_login(leader)
+    response = client.get(detail_url(member))
+    assert response.status_code == 200
+    assert f'href="{remove_url(member)}"' not in response.text

@@ -81,14 +81,20 @@ def test_password_change(client, district_staff):
     assert district_staff.check_password("Chi-bo-thon-2024!")
 
 
-def test_home_shows_scope_root_with_figures(client, tree, district_staff):
+def test_organization_index_opens_the_single_scope_root(client, tree, district_staff):
+    client.force_login(district_staff)
+    response = client.get(reverse("members:organization_index"))
+    assert response.status_code == 302
+    assert response.url == reverse("members:organization_detail", args=[tree.d1.pk])
+
+
+def test_home_is_the_dashboard_of_the_scope_root(client, tree, district_staff):
     MemberFactory(cell=tree.c1)
     MemberFactory(cell=tree.c3)
     client.force_login(district_staff)
     response = client.get(reverse("home"))
     assert response.status_code == 200
-    roots = response.context["roots"]
-    assert [(root.code, figures.members) for root, figures in roots] == [("D1", 1)]
+    assert response.context["d"].organization == tree.d1
     # The scope bar names the assignment and its role.
     assert "Cán bộ" in response.text
     assert "Thành ủy Vĩnh Yên" not in response.text
@@ -99,13 +105,13 @@ def test_home_lists_each_root_of_several_assignments(client, tree):
     assign(user, tree.g2, StaffRole.STAFF)
     assign(user, tree.c3, StaffRole.LEADER)
     client.force_login(user)
-    roots = client.get(reverse("home")).context["roots"]
+    roots = client.get(reverse("members:organization_index")).context["roots"]
     assert {root.code for root, _figures in roots} == {"G2", "C3"}
 
 
 def test_user_without_assignment_sees_advice(client, db):
     client.force_login(UserFactory(username="nobody"))
-    response = client.get(reverse("home"))
+    response = client.get(reverse("members:organization_index"))
     assert response.status_code == 200
     assert response.context["roots"] == []
 
