@@ -57,10 +57,10 @@ def pipeline_board(
     """
     open_ones = candidacies.filter(stage__in=OPEN_STAGES)
     counts = open_ones.stage_counts()
+    # Rank bare ids first: ranking the rows with every joined column of a card would carry
+    # them through the sort of all open candidacies; only the chosen cards are loaded.
     ranked = (
-        open_ones.for_list()
-        .annotate(
-            stage_since=_stage_date(),
+        open_ones.annotate(
             rank=Window(
                 RowNumber(),
                 partition_by=F("stage"),
@@ -68,10 +68,16 @@ def pipeline_board(
             ),
         )
         .filter(rank__lte=cards_per_stage)
-        .order_by("rank")
+        .values("id")
+    )
+    chosen = (
+        Candidacy.objects.filter(id__in=ranked)
+        .for_list()
+        .annotate(stage_since=_stage_date())
+        .order_by(F("stage_since").asc(), "id")
     )
     cards = defaultdict(list)
-    for candidacy in ranked:
+    for candidacy in chosen:
         candidacy.deadline = candidacy_deadline(candidacy)
         candidacy.is_overdue = bool(candidacy.deadline and candidacy.deadline.is_overdue(today))
         cards[candidacy.stage].append(candidacy)
@@ -97,16 +103,17 @@ def funnel_stage_counts(*, organization: Organization, on: datetime.date) -> dic
         .order_by("-date", "-id")
         .values("stage")[:1]
     )
+    # The candidacies without an event by D fall in the group None, dropped here: filtering
+    # them out in SQL would run the subquery twice per candidacy (WHERE and GROUP BY).
     rows = (
         Candidacy.objects.in_subtree(organization)
         .annotate(stage_on=Subquery(latest))
-        .filter(stage_on__isnull=False)
         .order_by()
         .values("stage_on")
         .annotate(n=Count("id"))
     )
     counts = dict.fromkeys(Stage.values, 0)
-    counts.update({row["stage_on"]: row["n"] for row in rows})
+    counts.update({row["stage_on"]: row["n"] for row in rows if row["stage_on"] is not None})
     return counts
 
 

@@ -61,7 +61,7 @@ def test_dashboard_workbook_has_every_table(client, tree, history, term, quotas,
         "New members",
     ]
     header, rows = table(wb["Subordinate organizations"])
-    assert header[:5] == ["Organization", "Quota", "Admitted", "% of quota", "Members"]
+    assert header[:5] == ["Organization", "Quota", "Admitted", "Share of quota", "Members"]
     assert rows[0][:5] == ["Huyện ủy Lập Thạch", 3, 1, pytest.approx(1 / 3), 4]
     assert rows[1][:3] == ["Thành ủy Vĩnh Yên", 1, 0]
     assert rows[-1][:3] == ["Total", 4, 1]
