@@ -19,7 +19,8 @@ finished year, as the rating rounds would have saved them:
 - every grassroots organization active on 31/12 is rated, NOT_RATED when younger than 6
   months; good or better is the year's share in ``ORGANIZATION_GOOD_RATES`` (above 95%).
 
-Scores (100-point scale) only in years whose rule set rates with them.
+Scores (100-point scale) only in years whose rule set rates with them. After the load,
+the members whose recognition review is overdue today are flagged by the screening job.
 """
 
 import datetime
@@ -34,6 +35,7 @@ from django.utils.translation import gettext as _
 from members.choices import GRASSROOTS_KINDS, EventKind
 from members.demo.constants import RECORDS_FROM
 from members.demo.history import LEFT_AT_OWN_REQUEST, YEAR, between
+from members.demo.people import Weighted
 from members.models import MembershipEvent
 
 from .checks import member_not_rated_reason, organization_not_rated_reason, rules_for_year
@@ -49,6 +51,7 @@ from .models import (
     RemovalGround,
     ScreeningFlag,
 )
+from .services import flags_raise_probation_not_recognized
 
 FIRST_YEAR = 2016
 # Members rated good or better, % of those rated: term XVI averages 89.0 (the article's
@@ -92,11 +95,13 @@ AGE_EXEMPTION_FROM = 70
 AGE_EXEMPTION = 0.35
 HEALTH_EXEMPTION = 0.01
 # Grounds of striking off, by weight (the probation ground only for those not recognized).
-STRUCK_OFF_GROUNDS = (
-    (RemovalGround.ABSENT_3_MONTHS, 0.5),
-    (RemovalGround.NO_PROGRESS, 0.42),
-    (RemovalGround.FALSE_DOSSIER, 0.04),
-    (RemovalGround.OTHER, 0.04),
+STRUCK_OFF_GROUNDS = Weighted(
+    [
+        (RemovalGround.ABSENT_3_MONTHS, 0.5),
+        (RemovalGround.NO_PROGRESS, 0.42),
+        (RemovalGround.FALSE_DOSSIER, 0.04),
+        (RemovalGround.OTHER, 0.04),
+    ]
 )
 CONDUCT_GROUNDS = frozenset(
     {RemovalGround.ABSENT_3_MONTHS, RemovalGround.NO_PROGRESS, RemovalGround.DISCIPLINARY}
@@ -137,15 +142,6 @@ def _year_of(day: int) -> int:
     return datetime.date.fromordinal(day).year
 
 
-def _weighted(rng, pairs):
-    roll = rng.random() * sum(w for _, w in pairs)
-    for value, weight in pairs:
-        if roll < weight:
-            return value
-        roll -= weight
-    return pairs[-1][0]
-
-
 def seed_evaluation(seed) -> None:
     """Write removals' records, exemptions, ratings and screening flags (see the module)."""
     builder = _Evaluation(seed)
@@ -162,6 +158,14 @@ def seed_evaluation(seed) -> None:
     )
 
 
+def seed_overdue_probation_flags(seed, province) -> None:
+    """Flag the probationary members whose recognition review is overdue today (R7), with
+    the application's own job; run after the load (it uses the ORM)."""
+    flags = flags_raise_probation_not_recognized(organization=province, on=seed.today)
+    seed.counts["ScreeningFlag"] = seed.counts.get("ScreeningFlag", 0) + len(flags)
+    seed.say(f"screening: {len(flags):,} members flagged for an overdue recognition")
+
+
 class _Evaluation:
     def __init__(self, seed):
         self.seed = seed
@@ -174,8 +178,7 @@ class _Evaluation:
         self._moments = {}
         self._round_days = {}
         self._grassroots = {}
-        tz = ZoneInfo(settings.TIME_ZONE)
-        self._tz = tz
+        self._tz = ZoneInfo(settings.TIME_ZONE)
 
     def _moment(self, day: int, hour: int = 9) -> str:
         """A database value for a datetime column: ``day`` at ``hour`` local time, as text
@@ -222,7 +225,7 @@ class _Evaluation:
             if life.not_recognized:
                 ground = RemovalGround.PROBATION_NOT_RECOGNIZED
             elif life.removal == RemovalForm.STRUCK_OFF:
-                ground = _weighted(rng, STRUCK_OFF_GROUNDS)
+                ground = STRUCK_OFF_GROUNDS.draw(rng)
                 if ground == RemovalGround.OTHER:
                     detail = OTHER_GROUND_DETAIL
             elif life.removal == RemovalForm.EXPELLED:
@@ -288,10 +291,10 @@ class _Evaluation:
             start = calendar.on_or_after(start)
             if start >= until:
                 continue
-            if end is not None:
-                end = calendar.on_or_after(end) if end < until else None
-                if end is not None and end >= until:
-                    end = None
+            if end is not None and end < until:
+                end = calendar.on_or_after(end)
+            if end is not None and end >= until:
+                end = None  # still exempt when the membership ends, or today
             start_event = event(
                 member, EventKind.EXEMPTION_START, start, life.cell_on(start), reason
             )
@@ -332,6 +335,7 @@ class _Evaluation:
         first, last = self.years[0], self.years[-1]
         for member, life in enumerate(self.lives, 1):
             exempt = member in self.exempt
+            admitted = _year_of(life.admitted)
             days, stays = life.days, len(life.cells) - 1
             for i, cell in enumerate(life.cells):
                 # The years whose 31/12 this stay covers: start <= 31/12 < end.
@@ -344,7 +348,7 @@ class _Evaluation:
                     reason = ""
                     if exempt and self._exempt_in(member, year):
                         reason = NotRatedReason.EXEMPT
-                    elif _year_of(life.admitted) == year:
+                    elif admitted == year:
                         reason = member_not_rated_reason(
                             admission_decision_date=_date(life.admitted), exempt=False, year=year
                         )
@@ -394,25 +398,30 @@ class _Evaluation:
         rng = seed.rng("ratings")
         to_rate, not_rated = self._rounds()
         nc = self._not_completed(to_rate, rng)
+        cells = self.seed.tree.cells
+        group_of = {cell: self._grassroots_of(cell).pk for cell in cells}
         rows = []
         for year in self.years:
+            # The moment each cell saved its round, as the database's text.
+            moment = {cell: self._moment(self._round_day(cell, year)) for cell in cells}
             scores = rules_for_year(year).rating_scores
             rows_of_year = to_rate[year]
+            not_completed = nc[year]
             rate = MEMBER_GOOD_RATES.get(year, MEMBER_GOOD_RATES[max(MEMBER_GOOD_RATES)])
             good_or_better = round(len(rows_of_year) * rate / 100)
-            below = [m for m, _ in rows_of_year if m not in nc[year]]
-            completed = len(rows_of_year) - good_or_better - len(nc[year])
+            below = [m for m, _ in rows_of_year if m not in not_completed]
+            completed = len(rows_of_year) - good_or_better - len(not_completed)
             completed = set(rng.sample(below, max(0, min(completed, len(below)))))
             grade = {}
             groups = defaultdict(list)
             for member, cell in rows_of_year:
-                if member in nc[year]:
+                if member in not_completed:
                     grade[member] = Grade.NOT_COMPLETED
                 elif member in completed:
                     grade[member] = Grade.COMPLETED
                 else:
                     grade[member] = Grade.GOOD
-                    groups[self._grassroots_of(cell).pk].append(member)
+                    groups[group_of[cell]].append(member)
             # R10: EXCELLENT at most 20% of GOOD in each grassroots organization, that is
             # at most a sixth of its members rated good or better.
             for members in groups.values():
@@ -420,18 +429,32 @@ class _Evaluation:
                 count = round(limit * rng.uniform(0.7, 1.0))
                 for member in rng.sample(members, count):
                     grade[member] = Grade.EXCELLENT
-            for member, cell in rows_of_year:
-                g = grade[member]
-                score = between(rng, *SCORES[g]) if scores else None
-                rows.append(
-                    (member, year, g, score, cell.pk, "", self._moment(self._round_day(cell, year)))
-                )
-            for member, cell, reason in not_rated[year]:
-                day = self._round_day(cell, year)
-                rows.append(
-                    (member, year, Grade.NOT_RATED, None, cell.pk, reason, self._moment(day))
-                )
-        seed.write(MemberRating, ((pk, *row) for pk, row in enumerate(rows, 1)))
+            pk = len(rows)
+            if scores:
+                rows += [
+                    (
+                        pk + n,
+                        m,
+                        year,
+                        grade[m],
+                        between(rng, *SCORES[grade[m]]),
+                        c.pk,
+                        "",
+                        moment[c],
+                    )
+                    for n, (m, c) in enumerate(rows_of_year, 1)
+                ]
+            else:
+                rows += [
+                    (pk + n, m, year, grade[m], None, c.pk, "", moment[c])
+                    for n, (m, c) in enumerate(rows_of_year, 1)
+                ]
+            pk = len(rows)
+            rows += [
+                (pk + n, m, year, Grade.NOT_RATED, None, c.pk, reason, moment[c])
+                for n, (m, c, reason) in enumerate(not_rated[year], 1)
+            ]
+        seed.write(MemberRating, rows)
         self._flags(nc, to_rate)
 
     def _flags(self, nc, to_rate):

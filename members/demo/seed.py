@@ -63,7 +63,9 @@ DEMO_USERS = (
     ("lapthach", LAP_THACH_CODE, StaffRole.STAFF, "Ban Tổ chức Huyện ủy Lập Thạch"),
     ("vinhyen", VINH_YEN_CODE, StaffRole.STAFF, "Ban Tổ chức Thành ủy Vĩnh Yên"),
 )
-DOMAIN_APPS = ("members", "recruitment", "evaluation", "reports")
+# Apps whose rows --reset deletes; import jobs name organizations (PostgreSQL's TRUNCATE
+# CASCADE would empty them anyway).
+DOMAIN_APPS = ("members", "recruitment", "evaluation", "reports", "imports")
 # The working-day calendar covers every admission of the records (see workdays.py).
 CALENDAR_FROM = datetime.date(1945, 1, 1)
 OUTSIDE_ORGANIZATIONS = (
@@ -115,27 +117,31 @@ def reset_domain_data() -> None:
     """Delete every row of the domain apps (history tables included) and the demo users.
 
     PostgreSQL truncates with CASCADE. Elsewhere tables are emptied children first, so that
-    no deleted row has to look for rows that still reference it (without indexes, during a
-    load, each would scan the table); references against that order (a cycle, such as a
-    candidacy and its certificate) are cleared first. Sequences restart.
+    no deleted row has to look for rows that still reference it: during a load, without
+    indexes, each would scan the referencing table. References against that order (a
+    cycle, such as a candidacy and its certificate, or an organization's successor) get
+    a temporary index for the time of the deletes. Sequences restart.
     """
     models = _domain_models()
     tables = [m._meta.db_table for m in models]
     if connection.vendor != "postgresql":
         quote = connection.ops.quote_name
         position = {model: i for i, model in enumerate(models)}
+        against = [
+            (model._meta.db_table, field.column)
+            for model in models
+            for field in model._meta.concrete_fields
+            if field.is_relation
+            and field.db_constraint
+            and position.get(field.related_model, len(models)) <= position[model]
+        ]
         with connection.cursor() as cursor:
-            for model in models:
-                for field in model._meta.concrete_fields:
-                    target = field.related_model if field.is_relation else None
-                    if field.null and position.get(target, len(models)) < position[model]:
-                        column = quote(field.column)
-                        cursor.execute(
-                            f"UPDATE {quote(model._meta.db_table)} SET {column} = NULL "
-                            f"WHERE {column} IS NOT NULL"
-                        )
+            for n, (table, column) in enumerate(against):
+                cursor.execute(f"CREATE INDEX seed_reset_{n} ON {quote(table)} ({quote(column)})")
             for table in tables:
                 cursor.execute(f"DELETE FROM {quote(table)}")
+            for n in range(len(against)):
+                cursor.execute(f"DROP INDEX seed_reset_{n}")
     statements = connection.ops.sql_flush(
         no_style(), tables, reset_sequences=True, allow_cascade=True
     )
@@ -518,7 +524,9 @@ class DemoSeed:
         }
         pk = 0
 
-        def event(member, kind, day, cell, decision=("", ""), external=False, transfer=None):
+        def event(
+            member, kind, day, cell, decision=("", ""), external=False, transfer=None, subkind=""
+        ):
             nonlocal pk
             pk += 1
             number, committee = decision
@@ -526,7 +534,7 @@ class DemoSeed:
                 pk,
                 member,
                 kind,
-                "",
+                subkind,
                 date(day),
                 cell.pk,
                 number,
@@ -569,9 +577,15 @@ class DemoSeed:
             if life.died:
                 yield event(member, EventKind.DEATH, life.exit, cells[-1])
             elif life.removal is not None:
-                row = event(member, EventKind.REMOVAL, life.exit, cells[-1], self.removals[i])
+                yield event(
+                    member,
+                    EventKind.REMOVAL,
+                    life.exit,
+                    cells[-1],
+                    self.removals[i],
+                    subkind=life.removal,
+                )
                 self.removal_events[member] = pk
-                yield row[:3] + (life.removal,) + row[4:]
             else:
                 yield event(
                     member,

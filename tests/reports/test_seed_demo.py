@@ -436,11 +436,15 @@ def test_every_admission_since_2016_has_its_candidacy():
     assert stages[Stage.OFFICIAL] > stages[Stage.ADMITTED] > 0
 
 
-def test_admitted_candidacies_keep_the_rules_r1_to_r8():
+def test_candidacies_keep_the_rules_r1_to_r8():
+    """Every candidacy that reached the cell's resolution, admitted or still open."""
     kinds = grassroots_paths()
-    candidacies = Candidacy.objects.filter(member__isnull=False).select_related(
-        "person", "member", "cell", "certificate__course"
+    candidacies = (
+        Candidacy.objects.exclude(resolution_on=None)
+        .select_related("person", "member", "cell", "certificate__course")
+        .order_by("pk")
     )
+    admitted = 0
     for c in candidacies:
         meeting = c.resolution_on
         assert c.sourced_on <= c.dossier_ready_on <= meeting
@@ -460,16 +464,23 @@ def test_admitted_candidacies_keep_the_rules_r1_to_r8():
             eligible_members=c.resolution_eligible,
             meeting_on=meeting,
         )
+        assert meeting <= dossier_expires_on(c.dossier_ready_on)  # R8
         # R4: the grassroots committee's approval where there is a committee.
-        if kinds[c.cell.path[:12]] == K.GRASSROOTS_COMMITTEE:
-            assert meeting <= c.committee_approval_on <= c.decision_on
-            assert c.committee_approval_number
-        else:
+        if kinds[c.cell.path[:12]] != K.GRASSROOTS_COMMITTEE:
             assert c.committee_approval_on is None
-        # R5, R6, R7, R8.
-        assert c.decision_on <= decision_due_on(meeting)
+        elif c.decision_on is not None or c.stage == Stage.COMMITTEE_APPROVAL:
+            assert meeting <= c.committee_approval_on <= (c.decision_on or timezone.localdate())
+            assert c.committee_approval_number
+        if c.decision_on is None:
+            continue
+        assert c.decision_on <= decision_due_on(meeting)  # R5
+        assert c.decision_number and c.decision_committee
+        if c.member is None:
+            assert c.stage == Stage.DECISION
+            continue
+        # R6, R7: the member made by the ceremony.
+        admitted += 1
         assert c.decision_on <= c.ceremony_on <= ceremony_due_on(c.decision_on)
-        assert meeting <= dossier_expires_on(c.dossier_ready_on)
         member = c.member
         assert (member.admission_decision_date, member.ceremony_date) == (
             c.decision_on,
@@ -483,6 +494,7 @@ def test_admitted_candidacies_keep_the_rules_r1_to_r8():
             assert c.official_on == member.official_date == probation_ends_on(c.ceremony_on)
             assert c.official_on <= c.recognition_resolution_on <= c.recognition_decision_on
             assert c.recognition_decision_number
+    assert admitted == Candidacy.objects.exclude(member=None).count()
 
 
 def test_introducers_follow_r3():
