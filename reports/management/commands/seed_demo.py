@@ -10,7 +10,7 @@ may import every app (DESIGN.md section 7).
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 from evaluation import demo as evaluation_demo
 from members.demo import DemoSeed, demo_logins, has_domain_data
@@ -95,6 +95,10 @@ class Command(BaseCommand):
         seeder = ProvinceSeed(seed=seed, members=members, password=password, log=self.stdout.write)
         with transaction.atomic():
             seeder.run(reset=reset)
+        # Fresh planner statistics: without them PostgreSQL plans the first pages on empty-table
+        # estimates (sequential scans where index-only scans fit), and autovacuum may be off.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Seeded in {time.monotonic() - started:.1f} s:"))
         for table, count in seeder.counts.items():
             self.stdout.write(f"  {table:<18} {count:>9,}")
