@@ -1,18 +1,14 @@
-from django.contrib.auth.decorators import login_required
 from django.urls import path
-from django.utils.translation import gettext_lazy as _
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "imports"
 
 urlpatterns = [
-    path(
-        "",
-        login_required(
-            TemplateView.as_view(
-                template_name="core/coming_soon.html", extra_context={"title": _("Imports")}
-            )
-        ),
-        name="index",
-    ),
+    path("", views.index, name="index"),
+    path("upload/", views.upload, name="upload"),
+    path("template/<slug:kind>.xlsx", views.template_download, name="template"),
+    path("<int:pk>/", views.job_detail, name="job_detail"),
+    path("<int:pk>/progress/", views.job_progress, name="job_progress"),
+    path("<int:pk>/confirm/", views.job_confirm, name="job_confirm"),
 ]
