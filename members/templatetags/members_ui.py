@@ -5,7 +5,7 @@ from django.utils.html import format_html
 
 from members.choices import MemberStatus
 from members.models import StaffAssignment
-from members.querysets import can_read
+from members.querysets import can_read, has_write_role
 from members.querysets import can_write as _can_write
 
 register = template.Library()
@@ -84,3 +84,9 @@ def can_write(user, organization):
 @register.filter
 def readable_by(organization, user):
     return organization is not None and can_read(user, organization)
+
+
+@register.filter
+def writes_somewhere(user) -> bool:
+    """True for users with a STAFF role anywhere (leaders only read)."""
+    return has_write_role(user)

@@ -146,3 +146,11 @@ def test_navigation_names_every_section(client, leader):
     for label in ["Tổng quan", "Tổ chức", "Đảng viên", "Phát triển đảng viên", "Đánh giá"]:
         assert label in text
     assert "Báo cáo" in text
+
+
+def test_navigation_offers_imports_to_staff_only(client, district_staff, leader):
+    imports_url = reverse("imports:index")
+    client.force_login(district_staff)
+    assert f'href="{imports_url}"' in client.get(reverse("members:member_list")).text
+    client.force_login(leader)
+    assert f'href="{imports_url}"' not in client.get(reverse("members:member_list")).text
