@@ -443,8 +443,23 @@ class TransferInForm(MemberDataForm):
             Fieldset(_("Party data"), _row("status", size=4), *_ADMISSION_LAYOUT),
         )
 
+    returning_person: Person | None = None
+
     def clean_on(self):
         return _not_future(self.cleaned_data["on"])
+
+    def clean_national_id(self):
+        # A member who left the province earlier comes back on their own record.
+        value = (self.cleaned_data["national_id"] or "").strip() or None
+        if value:
+            self.returning_person = (
+                Person.objects.filter(
+                    national_id=value, member__status=MemberStatus.TRANSFERRED_OUT
+                ).first()
+            )
+            if self.returning_person is not None:
+                return value
+        return super().clean_national_id()
 
     def clean(self):
         data = super().clean()
@@ -452,6 +467,10 @@ class TransferInForm(MemberDataForm):
         if on and admitted and on < admitted:
             self.add_error("on", _("The transfer cannot be before the admission decision."))
         return data
+
+    def person(self) -> Person:
+        """The returning person's own record, or a new person from the form."""
+        return self.returning_person or Person(**self.person_data())
 
     def transfer_data(self) -> dict:
         return {

@@ -368,7 +368,7 @@ def member_transfer_in(request):
     if request.method == "POST" and form.is_valid():
         try:
             transfer = services.member_transfer_in(
-                person=Person(**form.person_data()),
+                person=form.person(),
                 status=form.cleaned_data["status"],
                 actor=request.user,
                 **form.transfer_data(),

@@ -478,3 +478,31 @@ def test_create_pages_refuse_other_methods(client, district_staff):
     client.force_login(district_staff)
     assert client.delete(CREATE).status_code == 405
     assert client.delete(TRANSFER_IN).status_code == 405
+
+
+def test_transfer_in_brings_back_a_member_who_left_the_province(client, tree, district_staff):
+    from members import services
+
+    member = MemberFactory(cell=tree.c1, person__national_id="025190054321")
+    services.member_transfer_out(
+        member=member, on=datetime.date(2020, 5, 4), destination="Đảng bộ tỉnh Tuyên Quang"
+    )
+    client.force_login(district_staff)
+    response = client.post(TRANSFER_IN, transfer_in_data(tree.c2))
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (member.status, member.organization, member.ended_on) == (
+        MemberStatus.OFFICIAL,
+        tree.c2,
+        None,
+    )
+    assert Person.objects.filter(national_id="025190054321").count() == 1
+    assert member.placements.filter(end_on__isnull=True).get().cell == tree.c2
+
+
+def test_transfer_in_refuses_the_national_id_of_an_active_member(client, tree, district_staff):
+    MemberFactory(cell=tree.c1, person__national_id="025190054321")
+    client.force_login(district_staff)
+    response = client.post(TRANSFER_IN, transfer_in_data(tree.c2))
+    assert _field_error(response, "national_id")
+    assert Member.objects.count() == 1
