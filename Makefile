@@ -36,7 +36,7 @@ chromium:
 
 lint: setup
 	$(VENV)/bin/ruff check .
-	$(TEST_ENV) $(PY) manage.py makemigrations --check --dry-run
+	SECRET_KEY=lint DATABASE_URL=sqlite:///:memory: $(PY) manage.py makemigrations --check --dry-run
 
 test: setup chromium lint
 	$(TEST_ENV) $(VENV)/bin/pytest

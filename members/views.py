@@ -177,7 +177,7 @@ def organization_detail(request, pk):
     org = _organization_or_404(request, pk)
     today = timezone.localdate()
     figures = subtree_figures(org, today)
-    children = list(org.get_children().select_related("successor"))
+    children = list(Organization.objects.get_children(org).select_related("successor"))
     context = {
         "org": org,
         "today": today,

@@ -43,7 +43,7 @@ def org_breadcrumbs(context, organization, last=None):
     Ancestors above the user's scope are shown as plain text, without a link.
     """
     user = context["request"].user
-    trail = [*organization.get_ancestors(), organization]
+    trail = [*organization.ancestors(), organization]
     return {
         "crumbs": [(org, can_read(user, org)) for org in trail],
         "last": last,
