@@ -15,26 +15,34 @@ from treebeard.mp_tree import MP_NodeQuerySet
 from .choices import ACTIVE_STATUSES, CELL_KINDS, GRASSROOTS_KINDS
 
 
+def _load_assignments(user) -> None:
+    """Read the user's assignments once per request: the readable and the writable roots."""
+    from .choices import StaffRole
+    from .models import StaffAssignment
+
+    rows = sorted(
+        StaffAssignment.objects.filter(user=user).values_list("organization__path", "role")
+    )
+    paths = [path for path, _role in rows]
+    # Drop paths already covered by an ancestor in the list, so filters stay short.
+    user._dangvien_scope_paths = [
+        p for p in paths if not any(p != q and p.startswith(q) for q in paths)
+    ]
+    user._dangvien_writable_paths = [path for path, role in rows if role == StaffRole.STAFF]
+
+
 def scope_paths(user) -> list[str] | None:
     """Tree paths of the roots of the user's scope; ``None`` means everything.
 
-    Cached on the user object: one query per request.
+    Cached on the user object with the writable paths: one query per request.
     """
     if not user.is_authenticated or not user.is_active:
         return []
     if user.is_superuser:
         return None
-    cached = getattr(user, "_dangvien_scope_paths", None)
-    if cached is None:
-        from .models import StaffAssignment
-
-        paths = sorted(
-            StaffAssignment.objects.filter(user=user).values_list("organization__path", flat=True)
-        )
-        # Drop paths already covered by an ancestor in the list, so filters stay short.
-        cached = [p for p in paths if not any(p != q and p.startswith(q) for q in paths)]
-        user._dangvien_scope_paths = cached
-    return cached
+    if getattr(user, "_dangvien_scope_paths", None) is None:
+        _load_assignments(user)
+    return user._dangvien_scope_paths
 
 
 def path_q(paths: list[str], field: str = "path") -> Q:
@@ -143,18 +151,9 @@ def writable_paths(user) -> list[str] | None:
         return []
     if user.is_superuser:
         return None
-    cached = getattr(user, "_dangvien_writable_paths", None)
-    if cached is None:
-        from .choices import StaffRole
-        from .models import StaffAssignment
-
-        cached = list(
-            StaffAssignment.objects.filter(user=user, role=StaffRole.STAFF).values_list(
-                "organization__path", flat=True
-            )
-        )
-        user._dangvien_writable_paths = cached
-    return cached
+    if getattr(user, "_dangvien_writable_paths", None) is None:
+        _load_assignments(user)
+    return user._dangvien_writable_paths
 
 
 def can_read(user, organization) -> bool:
